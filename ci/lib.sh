@@ -45,41 +45,55 @@ kmake() {
 STAGE_LOGS=${STAGE_LOGS:-$BUILD/logs}
 stage_passed=0 stage_failed=0 stage_skipped=0 stage_table=()
 
-# stage NAME CMD...: run one stage into $STAGE_LOGS/NAME.log and count the
-# KTAP results it prints.  A stage that exits non-zero without a "not ok"
-# line, is killed by a signal, or prints no result at all gets a "not ok"
-# line that says so.  Never fails itself, so the summary is always reached.
+# stage NAME CMD...: run one stage into $STAGE_LOGS/NAME.log, under a time
+# limit ($NOSRCU_STAGE_TIMEOUT, 3000 s), and count the KTAP results it
+# prints ("ok ... # SKIP" counts as skipped).  A stage that exits non-zero
+# without a "not ok" line, is killed by a signal, times out, prints fewer
+# results than its plan ("1..N") or none at all gets a "not ok" line that
+# says so.  Never fails itself, so the summary is always reached.
 stage() {
-	local name=$1 start rc=0 ok bad why='' log
+	local name=$1 start rc=0 ok=0 bad=0 skips=0 plan=0 why='' log
 	shift
 	log=$STAGE_LOGS/$name.log
 	start=$(date +%s)
 	say "stage $name: $*"
-	mkdir -p "$STAGE_LOGS" && : >"$log" || rc=$?
-	[ "$rc" -ne 0 ] || "$@" >"$log" 2>&1 </dev/null || rc=$?
-	ok=$(grep -c '^ok ' "$log" 2>/dev/null || true)
-	bad=$(grep -c '^not ok ' "$log" 2>/dev/null || true)
-	ok=${ok:-0} bad=${bad:-0}
-	if [ ! -w "$log" ]; then
+	{ mkdir -p "$STAGE_LOGS" && : >"$log"; } 2>/dev/null || rc=$?
+	if [ "$rc" -ne 0 ]; then
 		why="cannot write its log $log"
-		log=/dev/stderr
-	elif [ "$rc" -gt 128 ]; then
+	else
+		timeout --foreground -k 30 "${NOSRCU_STAGE_TIMEOUT:-3000}" "$@" >"$log" 2>&1 </dev/null || rc=$?
+		ok=$(grep -c '^ok ' "$log" 2>/dev/null || true)
+		bad=$(grep -c '^not ok ' "$log" 2>/dev/null || true)
+		skips=$(grep -cE '^ok .*# *SKIP' "$log" 2>/dev/null || true)
+		plan=$(awk '/^1\.\.[0-9]+$/ { n += substr($0, 4) } END { print n + 0 }' "$log" 2>/dev/null || true)
+		ok=$((${ok:-0} - ${skips:-0})) bad=${bad:-0} skips=${skips:-0} plan=${plan:-0}
+	fi
+	if [ -n "$why" ]; then
+		:
+	elif [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ] && [ "$(($(date +%s) - start))" -ge "${NOSRCU_STAGE_TIMEOUT:-3000}" ]; then
+		why="timed out after ${NOSRCU_STAGE_TIMEOUT:-3000}s"
+	elif [ "$rc" -gt 128 ] && [ "$rc" -le 192 ]; then
 		why="killed by signal $((rc - 128)) ($(kill -l $((rc - 128)) 2>/dev/null || echo '?'))"
 	elif [ "$rc" -ne 0 ] && [ "$bad" -eq 0 ]; then
 		why="exited with status $rc without a 'not ok' line"
-	elif [ "$rc" -eq 0 ] && [ "$ok" -eq 0 ] && [ "$bad" -eq 0 ]; then
+	elif [ "$plan" -gt 0 ] && [ $((ok + bad + skips)) -ne "$plan" ]; then
+		why="printed $((ok + bad + skips)) results for a plan of $plan"
+	elif [ "$rc" -eq 0 ] && [ $((ok + bad + skips)) -eq 0 ]; then
 		why="printed no result"
 	fi
 	if [ -n "$why" ]; then
-		echo "not ok - stage-$name # $why" >>"$log"
 		bad=$((bad + 1))
-		{ tail -20 "$log" >&2; } || true
+		echo "not ok - stage-$name # $why" >&2
+		echo "not ok - stage-$name # $why" >>"$log" 2>/dev/null || true
+		[ ! -f "$log" ] || { tail -20 "$log" >&2; } 2>/dev/null || true
 	elif [ "$bad" -gt 0 ]; then
-		{ grep -A12 '^not ok ' "$log" | head -60 >&2; } || true
+		{ grep -A12 '^not ok ' "$log" | head -60 >&2; } 2>/dev/null || true
 	fi
 	stage_passed=$((stage_passed + ok)) stage_failed=$((stage_failed + bad))
-	stage_table+=("$(printf '%-16s %6ss %4s passed %4s failed%s' "$name" \
-		$(($(date +%s) - start)) "$ok" "$bad" "${why:+  ($why)}")")
+	stage_skipped=$((stage_skipped + skips))
+	stage_table+=("$(printf '%-16s %6ss %4s passed %4s failed%s%s' "$name" \
+		$(($(date +%s) - start)) "$ok" "$bad" \
+		"$([ "$skips" -eq 0 ] || echo " $skips skipped")" "${why:+  ($why)}")")
 	return 0
 }
 
