@@ -46,7 +46,7 @@ STAGE_LOGS=${STAGE_LOGS:-$BUILD/logs}
 stage_passed=0 stage_failed=0 stage_skipped=0 stage_table=()
 
 # stage NAME CMD...: run one stage into $STAGE_LOGS/NAME.log, under a time
-# limit ($NOSRCU_STAGE_TIMEOUT, 3000 s), and count the KTAP results it
+# limit ($NOSRCU_STAGE_TIMEOUT, 3600 s), and count the KTAP results it
 # prints ("ok ... # SKIP" counts as skipped).  A stage that exits non-zero
 # without a "not ok" line, is killed by a signal, times out, prints fewer
 # results than its plan ("1..N") or none at all gets a "not ok" line that
@@ -61,7 +61,7 @@ stage() {
 	if [ "$rc" -ne 0 ]; then
 		why="cannot write its log $log"
 	else
-		timeout --foreground -k 30 "${NOSRCU_STAGE_TIMEOUT:-3000}" "$@" >"$log" 2>&1 </dev/null || rc=$?
+		timeout --foreground -k 30 "${NOSRCU_STAGE_TIMEOUT:-3600}" "$@" >"$log" 2>&1 </dev/null || rc=$?
 		ok=$(grep -c '^ok ' "$log" 2>/dev/null || true)
 		bad=$(grep -c '^not ok ' "$log" 2>/dev/null || true)
 		skips=$(grep -cE '^ok .*# *SKIP' "$log" 2>/dev/null || true)
@@ -70,8 +70,8 @@ stage() {
 	fi
 	if [ -n "$why" ]; then
 		:
-	elif [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ] && [ "$(($(date +%s) - start))" -ge "${NOSRCU_STAGE_TIMEOUT:-3000}" ]; then
-		why="timed out after ${NOSRCU_STAGE_TIMEOUT:-3000}s"
+	elif [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ] && [ "$(($(date +%s) - start))" -ge "${NOSRCU_STAGE_TIMEOUT:-3600}" ]; then
+		why="timed out after ${NOSRCU_STAGE_TIMEOUT:-3600}s"
 	elif [ "$rc" -gt 128 ] && [ "$rc" -le 192 ]; then
 		why="killed by signal $((rc - 128)) ($(kill -l $((rc - 128)) 2>/dev/null || echo '?'))"
 	elif [ "$rc" -ne 0 ] && [ "$bad" -eq 0 ]; then
