@@ -1,15 +1,58 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=bash
-# Common paths and helpers for the ci/ scripts.  Sourced, never run.
+# Paths, settings and helpers of the ci/ scripts.  Sourced, never run.
+#
+# Layout: ci/test (the stage table) runs ci/stages/<stage>, which use the
+# tools in ci/tools/; ci/guest/ is the guest's init; ci/data/ holds the
+# test plans, the splat policy and its golden cases, the negative patches
+# and the harness's fixtures.  Everything is written under $NOSRCU_BUILD:
+#   build/linux             the source tree (v6.18.15 + the series, git)
+#   build/kbuild/<config>   kernel build directories (guest, um, touched, ...)
+#   build/artifacts/        what a build made for a run: kernels/NAME.bzImage
+#                           with NAME.stamp, guest-progs/ with its stamp, debs/
+#   build/logs/<stage>/     ci/test's logs, one directory per stage
+#
+# Settings (environment; all optional):
+#   NOSRCU_BUILD           build directory (build/)
+#   NOSRCU_TREE            source tree ($NOSRCU_BUILD/linux)
+#   NOSRCU_KBUILD          build directory of the guest kernel
+#                          ($NOSRCU_BUILD/kbuild/guest)
+#   NOSRCU_SERIES          series file (series; /dev/null: the bare base)
+#   NOSRCU_FRAGMENTS       config fragments for ci/tools/config, replacing
+#                          kconfig-fragments/*.config (+ series/)
+#   NOSRCU_KERNEL          kernel ci/tools/boot boots: a name of
+#                          build/artifacts/kernels/ (series) or an image path
+#   NOSRCU_QEMU            QEMU binary (qemu-system-x86_64)
+#   NOSRCU_TCG             non-empty: never try KVM
+#   NOSRCU_BOOT_TIMEOUT    seconds a guest may run (1800)
+#   NOSRCU_GUEST_TIMEOUT   seconds a test guest of ci/test may run (1500)
+#   NOSRCU_STAGE_TIMEOUT   seconds a stage of ci/test may run (3600)
+#   NOSRCU_FULL            non-empty: ci/test --full
+#   NOSRCU_KERNEL_TARBALL  the pinned tarball, checked by sha256
+#   NOSRCU_KERNEL_SRC      a v6.18.15 tree of your own, checked by manifest
+#   NOSRCU_CACHE_DIR       tarball cache (~/.cache/mmu-notifier-nosrcu)
+#   NOSRCU_BENCH_REPS      boots per kernel in ci/tools/bench (3)
+#   NOSRCU_DEB_CONFIG      base config of ci/tools/debs
+#                          (/boot/config-$(uname -r) when present)
+#   NOSRCU_SPLATS_DIR      splat policy of ci/tools/check-splats (ci/data/splats)
+#   NOSRCU_LOGS            ci/test's log directory ($NOSRCU_BUILD/logs)
+#   CCACHE_DIR             ccache's cache (~/.ccache), CCACHE_MAXSIZE (8G)
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-BUILD=${BUILD:-$ROOT/build}
-TREE=${TREE:-$BUILD/linux}
-OUT=${OUT:-$BUILD/out}
+BUILD=${NOSRCU_BUILD:-$ROOT/build}
+TREE=${NOSRCU_TREE:-$BUILD/linux}
+KB=${NOSRCU_KBUILD:-$BUILD/kbuild/guest}
+ART=$BUILD/artifacts
+SERIES=${NOSRCU_SERIES:-$ROOT/series}
+DATA=$ROOT/ci/data
+TOOLS=$ROOT/ci/tools
 LOCK=$ROOT/base.lock
-CACHE_DIR=${CACHE_DIR:-$HOME/.cache/mmu-notifier-nosrcu}
+CACHE_DIR=${NOSRCU_CACHE_DIR:-$HOME/.cache/mmu-notifier-nosrcu}
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.ccache}
 export CCACHE_BASEDIR=$BUILD CCACHE_NOHASHDIR=1 CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
+# temporary files go under build/ too (mktemp uses $TMPDIR)
+export TMPDIR=$BUILD/tmp
+mkdir -p "$TMPDIR" 2>/dev/null || true
 export KBUILD_BUILD_TIMESTAMP='Thu Jan  1 00:00:00 UTC 2026'
 export KBUILD_BUILD_USER=nosrcu KBUILD_BUILD_HOST=ci
 
@@ -33,35 +76,170 @@ series_patches() {
 	while read -r p _; do
 		case "$p" in '' | \#*) continue ;; esac
 		printf '%s\n' "$ROOT/patches/$p"
-	done <"${SERIES:-$ROOT/series}"
+	done <"$SERIES"
 }
 
+# bare_base: true when the series is empty (NOSRCU_SERIES=/dev/null): the
+# released v6.18.15, with nothing to mail and no race test
+bare_base() {
+	[ -z "$(series_patches)" ]
+}
+
+# kmake ARGS...: make in $TREE, output in $KB (set KB= for another one)
 kmake() {
-	make -s -C "$TREE" O="$OUT" CC="ccache gcc" -j"$(nproc)" "$@"
+	make -s -C "$TREE" O="$KB" CC="ccache gcc" -j"$(nproc)" "$@"
 }
 
-# The stage runner of ci/test.  STAGE_LOGS is the log directory; each stage
-# adds its "ok"/"not ok" lines to the totals and a row to the table.
-STAGE_LOGS=${STAGE_LOGS:-$BUILD/logs}
-stage_passed=0 stage_failed=0 stage_skipped=0 stage_table=()
+# The stamps that keep a runner from booting a stale kernel.  A kernel in
+# build/artifacts/kernels/NAME.bzImage carries NAME.stamp, the hash of what
+# it was built from; ci/tools/boot refuses it when the inputs changed.
+#
+# inputs_hash N [FILE...]: hash of base.lock, the first N series entries,
+# the config fragments and ci/tools/config, plus FILEs
+inputs_hash() {
+	local n=$1 f
+	shift
+	{
+		cat "$LOCK"
+		series_patches | head -n "$n" | while read -r f; do
+			printf '== %s\n' "${f#"$ROOT"/}"
+			cat "$f"
+		done
+		for f in "$ROOT"/kconfig-fragments/*.config "$ROOT"/kconfig-fragments/series/*.config \
+			 "$ROOT"/kconfig-fragments/debs/*.config "$TOOLS/config" "$@"; do
+			printf '== %s\n' "${f#"$ROOT"/}"
+			cat "$f"
+		done
+	} | sha256sum | cut -c1-16
+}
 
-# stage NAME CMD...: run one stage into $STAGE_LOGS/NAME.log, under a time
-# limit ($NOSRCU_STAGE_TIMEOUT, 3600 s), and count the KTAP results it
-# prints ("ok ... # SKIP" counts as skipped).  A stage that exits non-zero
+# applied_hash: hash of base.lock and the series entries; ci/tools/apply
+# writes it to build/artifacts/applied when build/linux holds them
+applied_hash() {
+	{
+		cat "$LOCK"
+		series_patches | while read -r f; do
+			printf '== %s\n' "${f#"$ROOT"/}"
+			cat "$f"
+		done
+	} | sha256sum | cut -c1-16
+}
+
+# tree_applied: true if build/linux's branch "series" holds the current
+# series (ci/tools/export and ci/tools/mail read it)
+tree_applied() {
+	[ "$(cat "$ART/applied" 2>/dev/null || true)" = "$(applied_hash)" ] &&
+		git -C "$TREE" rev-parse -q --verify refs/heads/series >/dev/null 2>&1
+}
+
+# kernel_stamp NAME: the stamp kernel NAME must carry to be current:
+# series (the whole series), srcu-debug (the entry marked ci:srcu-debug),
+# neg-X (the series + ci/data/negative/X.patch)
+kernel_stamp() {
+	local n
+	case $1 in
+	series) inputs_hash 100000 ;;
+	srcu-debug)
+		n=$(series_marked ci:srcu-debug)
+		[ -n "$n" ] || return 1
+		inputs_hash "$n" ;;
+	neg-*)
+		[ -f "$DATA/negative/${1#neg-}.patch" ] || return 1
+		inputs_hash 100000 "$DATA/negative/${1#neg-}.patch" ;;
+	*) return 1 ;;
+	esac
+}
+
+# kernel_fresh NAME: true if build/artifacts/kernels/NAME.bzImage exists
+# and its stamp is current; otherwise says why on stderr
+kernel_fresh() {
+	local f=$ART/kernels/$1 want have
+	want=$(kernel_stamp "$1") || { say "no kernel called '$1'"; return 1; }
+	[ -f "$f.bzImage" ] || { say "kernel $1 is not built ($f.bzImage)"; return 1; }
+	have=$(cat "$f.stamp" 2>/dev/null || true)
+	[ "$have" = "$want" ] && return 0
+	say "kernel $1 is stale: built from inputs ${have:-unknown}, the series, fragments and base are now $want"
+	return 1
+}
+
+# progs_fresh: true if the guest programs were built for the current series
+progs_fresh() {
+	local want have
+	want=$(inputs_hash 100000 "$TOOLS/build-progs")
+	have=$(cat "$ART/guest-progs.stamp" 2>/dev/null || true)
+	[ "$have" = "$want" ] && return 0
+	say "guest programs are ${have:+stale (built from $have, now $want)}${have:-not built}"
+	return 1
+}
+
+# KTAP helpers for the stages: ktap_plan N, then one ktap_ok / ktap_fail /
+# ktap_skip per result (numbered here), then ktap_done (exit status 1 if a
+# result failed).  ktap_diag FILE prints FILE (- for stdin) as "# " lines.
+ktap_n=0 ktap_failed=0
+ktap_plan() {
+	echo "TAP version 13"
+	echo "1..$1"
+}
+ktap_ok() {
+	ktap_n=$((ktap_n + 1))
+	echo "ok $ktap_n $1${2:+ # $2}"
+}
+ktap_fail() {
+	ktap_n=$((ktap_n + 1)) ktap_failed=$((ktap_failed + 1))
+	echo "not ok $ktap_n $1${2:+ # $2}"
+}
+ktap_skip() {
+	ktap_n=$((ktap_n + 1))
+	echo "ok $ktap_n $1 # SKIP $2"
+}
+ktap_diag() {
+	sed 's/^/# /' "$@" | head -"${KTAP_DIAG_LINES:-60}"
+}
+ktap_done() {
+	[ "$ktap_failed" -eq 0 ]
+}
+
+# ktap_step NAME CMD...: one result for one command; its output goes to
+# $STAGE_DIR/NAME.log and its last lines into the diagnostics on failure
+ktap_step() {
+	local name=$1 log
+	shift
+	log=${STAGE_DIR:-$BUILD/logs}/$name.log
+	mkdir -p "${log%/*}"
+	if "$@" >"$log" 2>&1; then
+		ktap_ok "$name" "$(tail -1 "$log" | cut -c1-150)"
+	else
+		ktap_fail "$name" "exit $?, log $log"
+		tail -20 "$log" | ktap_diag -
+	fi
+}
+
+# The stage runner of ci/test.  $LOGS holds one directory per stage; each
+# stage adds its "ok"/"not ok" lines to the totals and a row to the table.
+LOGS=${NOSRCU_LOGS:-$BUILD/logs}
+stage_passed=0 stage_failed=0 stage_skipped=0 stage_table=()
+# a stage's own log directory (set by the runner; by hand: build/logs/NAME)
+STAGE_DIR=${STAGE_DIR:-$LOGS/${0##*/}}
+
+# stage NAME CMD...: run one stage into $LOGS/NAME/stage.log, with
+# STAGE_DIR=$LOGS/NAME for its other logs, under a time limit
+# ($NOSRCU_STAGE_TIMEOUT, 3600 s), and count the KTAP results it prints
+# ("ok ... # SKIP" counts as skipped).  A stage that exits non-zero
 # without a "not ok" line, is killed by a signal, times out, prints fewer
 # results than its plan ("1..N") or none at all gets a "not ok" line that
 # says so.  Never fails itself, so the summary is always reached.
 stage() {
 	local name=$1 start rc=0 ok=0 bad=0 skips=0 plan=0 why='' log
 	shift
-	log=$STAGE_LOGS/$name.log
+	log=$LOGS/$name/stage.log
 	start=$(date +%s)
 	say "stage $name: $*"
-	{ mkdir -p "$STAGE_LOGS" && : >"$log"; } 2>/dev/null || rc=$?
+	{ rm -rf "${log%/*}" && mkdir -p "${log%/*}" && : >"$log"; } 2>/dev/null || rc=$?
 	if [ "$rc" -ne 0 ]; then
 		why="cannot write its log $log"
 	else
-		timeout --foreground -k 30 "${NOSRCU_STAGE_TIMEOUT:-3600}" "$@" >"$log" 2>&1 </dev/null || rc=$?
+		STAGE_DIR=${log%/*} timeout --foreground -k 30 "${NOSRCU_STAGE_TIMEOUT:-3600}" "$@" \
+			>"$log" 2>&1 </dev/null || rc=$?
 		ok=$(grep -c '^ok ' "$log" 2>/dev/null || true)
 		bad=$(grep -c '^not ok ' "$log" 2>/dev/null || true)
 		skips=$(grep -cE '^ok .*# *SKIP' "$log" 2>/dev/null || true)
@@ -97,12 +275,9 @@ stage() {
 	return 0
 }
 
-# step NAME CMD...: a stage without KTAP output; its exit status counts once
-step() {
-	local name=$1
-	shift
-	# shellcheck disable=SC2016 # expanded by the inner shell
-	stage "$name" sh -c '"$@" && echo "ok 1 $0"' "$name" "$@"
+# run_stage NAME ARGS...: the stage ci/stages/NAME
+run_stage() {
+	stage "$1" "$ROOT/ci/stages/$1" "${@:2}"
 }
 
 # skip NAME WHY: a stage that does not apply to this run
@@ -116,7 +291,7 @@ skip() {
 stage_summary() {
 	echo
 	printf '%s\n' "stage            wall     results" "${stage_table[@]}"
-	echo "total $(($(date +%s) - $1))s; logs in $STAGE_LOGS"
+	echo "total $(($(date +%s) - $1))s; logs in $LOGS/<stage>/"
 	if [ "$stage_skipped" -gt 0 ]; then
 		echo "$stage_passed passed, $stage_failed failed, $stage_skipped skipped"
 	else
@@ -129,5 +304,5 @@ stage_summary() {
 # entry whose line carries TOKEN after the patch name (e.g. "# ci:srcu-debug")
 series_marked() {
 	awk -v t="$1" '/^[ \t]*(#|$)/ { next } { n++; for (i = 2; i <= NF; i++) if ($i == t) { print n; exit } }' \
-		"${SERIES:-$ROOT/series}"
+		"$SERIES"
 }
