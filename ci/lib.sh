@@ -35,6 +35,9 @@
 #   NOSRCU_DEB_CONFIG      base config of ci/tools/debs
 #                          (/boot/config-$(uname -r) when present)
 #   NOSRCU_SPLATS_DIR      splat policy of ci/tools/check-splats (ci/data/splats)
+#   NOSRCU_STAGE_DIR       a stage's log directory (set by ci/test's runner)
+#   NOSRCU_STAGE_ID        marks a stage's processes (set by the runner)
+#   NOSRCU_FAKE_TAG        names the harness's fake QEMU (fixtures only)
 #   NOSRCU_LOGS            ci/test's log directory ($NOSRCU_BUILD/logs)
 #   CCACHE_DIR             ccache's cache (~/.ccache), CCACHE_MAXSIZE (8G)
 
@@ -90,6 +93,25 @@ kmake() {
 	make -s -C "$TREE" O="$KB" CC="ccache gcc" -j"$(nproc)" "$@"
 }
 
+# default_frags: the guest config's fragments (ci/tools/config), one per
+# line: kconfig-fragments/*.config, and for the series also series/ and
+# debs/ (the local version)
+default_frags() {
+	printf '%s\n' "$ROOT"/kconfig-fragments/*.config
+	bare_base || printf '%s\n' "$ROOT"/kconfig-fragments/series/*.config \
+		"$ROOT"/kconfig-fragments/debs/*.config
+}
+
+# config_hash FRAGMENT...: hash of the fragments' names and contents;
+# ci/tools/config keeps it as KBUILD/.config.nosrcu
+config_hash() {
+	local f
+	for f in "$@"; do
+		printf '== %s\n' "${f#"$ROOT"/}"
+		cat "$f"
+	done | sha256sum | cut -c1-16
+}
+
 # The stamps that keep a runner from booting a stale kernel.  A kernel in
 # build/artifacts/kernels/NAME.bzImage carries NAME.stamp, the hash of what
 # it was built from; ci/tools/boot refuses it when the inputs changed.
@@ -101,7 +123,7 @@ inputs_hash() {
 	shift
 	{
 		cat "$LOCK"
-		series_patches | head -n "$n" | while read -r f; do
+		series_patches | awk -v n="$n" 'NR <= n' | while read -r f; do
 			printf '== %s\n' "${f#"$ROOT"/}"
 			cat "$f"
 		done
@@ -114,7 +136,8 @@ inputs_hash() {
 }
 
 # applied_hash: hash of base.lock and the series entries; ci/tools/apply
-# writes it to build/artifacts/applied when build/linux holds them
+# writes it, with the commit of branch "series" it made, to
+# build/artifacts/applied
 applied_hash() {
 	{
 		cat "$LOCK"
@@ -127,9 +150,11 @@ applied_hash() {
 
 # tree_applied: true if build/linux's branch "series" holds the current
 # series (ci/tools/export and ci/tools/mail read it)
+# (an amended commit in the edit loop is not the series until exported)
 tree_applied() {
-	[ "$(cat "$ART/applied" 2>/dev/null || true)" = "$(applied_hash)" ] &&
-		git -C "$TREE" rev-parse -q --verify refs/heads/series >/dev/null 2>&1
+	local tip
+	tip=$(git -C "$TREE" rev-parse -q --verify refs/heads/series 2>/dev/null) || return 1
+	[ "$(cat "$ART/applied" 2>/dev/null || true)" = "$(applied_hash) $tip" ]
 }
 
 # kernel_stamp NAME: the stamp kernel NAME must carry to be current:
@@ -193,7 +218,7 @@ ktap_skip() {
 	echo "ok $ktap_n $1 # SKIP $2"
 }
 ktap_diag() {
-	sed 's/^/# /' "$@" | head -"${KTAP_DIAG_LINES:-60}"
+	sed -n '1,60s/^/# /p' "$@"
 }
 ktap_done() {
 	[ "$ktap_failed" -eq 0 ]
@@ -218,8 +243,9 @@ ktap_step() {
 # stage adds its "ok"/"not ok" lines to the totals and a row to the table.
 LOGS=${NOSRCU_LOGS:-$BUILD/logs}
 stage_passed=0 stage_failed=0 stage_skipped=0 stage_table=()
-# a stage's own log directory (set by the runner; by hand: build/logs/NAME)
-STAGE_DIR=${STAGE_DIR:-$LOGS/${0##*/}}
+# a stage's own log directory (NOSRCU_STAGE_DIR, set by the runner for
+# each stage; by hand: build/logs/NAME)
+STAGE_DIR=${NOSRCU_STAGE_DIR:-$LOGS/${0##*/}}
 
 # stage NAME CMD...: run one stage into $LOGS/NAME/stage.log, with
 # STAGE_DIR=$LOGS/NAME for its other logs, under a time limit
@@ -238,8 +264,12 @@ stage() {
 	if [ "$rc" -ne 0 ]; then
 		why="cannot write its log $log"
 	else
-		STAGE_DIR=${log%/*} timeout --foreground -k 30 "${NOSRCU_STAGE_TIMEOUT:-3600}" "$@" \
+		NOSRCU_STAGE_DIR=${log%/*} NOSRCU_STAGE_ID=$name-$$-$start \
+			timeout --foreground -k 30 "${NOSRCU_STAGE_TIMEOUT:-3600}" "$@" \
 			>"$log" 2>&1 </dev/null || rc=$?
+		# whatever the stage left running (a make, a QEMU under a killed
+		# script) carries its NOSRCU_STAGE_ID and goes now
+		kill_stage_leftovers "$name-$$-$start"
 		ok=$(grep -c '^ok ' "$log" 2>/dev/null || true)
 		bad=$(grep -c '^not ok ' "$log" 2>/dev/null || true)
 		skips=$(grep -cE '^ok .*# *SKIP' "$log" 2>/dev/null || true)
@@ -272,6 +302,20 @@ stage() {
 	stage_table+=("$(printf '%-16s %6ss %4s passed %4s failed%s%s' "$name" \
 		$(($(date +%s) - start)) "$ok" "$bad" \
 		"$([ "$skips" -eq 0 ] || echo " $skips skipped")" "${why:+  ($why)}")")
+	return 0
+}
+
+# kill_stage_leftovers ID: SIGKILL every process whose environment has
+# NOSRCU_STAGE_ID=ID (stages run in ci/test's process group, so that a
+# Ctrl-C or a CI runner's kill reaches them; a stage that timed out may
+# still have children that timeout(1) did not signal)
+kill_stage_leftovers() {
+	local p
+	for p in /proc/[0-9]*; do
+		[ "${p#/proc/}" != $$ ] || continue
+		tr '\0' '\n' <"$p/environ" 2>/dev/null | grep -qx "NOSRCU_STAGE_ID=$1" &&
+			kill -KILL "${p#/proc/}" 2>/dev/null
+	done
 	return 0
 }
 
