@@ -313,7 +313,7 @@ kill_stage_leftovers() {
 	local p
 	for p in /proc/[0-9]*; do
 		[ "${p#/proc/}" != $$ ] || continue
-		tr '\0' '\n' <"$p/environ" 2>/dev/null | grep -qx "NOSRCU_STAGE_ID=$1" &&
+		{ tr '\0' '\n' <"$p/environ"; } 2>/dev/null | grep -qx "NOSRCU_STAGE_ID=$1" &&
 			kill -KILL "${p#/proc/}" 2>/dev/null
 	done
 	return 0
