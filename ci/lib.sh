@@ -25,7 +25,7 @@
 #   NOSRCU_QEMU            QEMU binary (qemu-system-x86_64)
 #   NOSRCU_TCG             non-empty: never try KVM
 #   NOSRCU_BOOT_TIMEOUT    seconds a guest may run (1800)
-#   NOSRCU_GUEST_TIMEOUT   seconds a test guest of ci/test may run (1500)
+#   NOSRCU_GUEST_TIMEOUT   seconds a test guest of ci/test may run (2400)
 #   NOSRCU_STAGE_TIMEOUT   seconds a stage of ci/test may run (3600)
 #   NOSRCU_FULL            non-empty: ci/test --full
 #   NOSRCU_KERNEL_TARBALL  the pinned tarball, checked by sha256
