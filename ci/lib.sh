@@ -25,7 +25,7 @@
 #   NOSRCU_QEMU            QEMU binary (qemu-system-x86_64)
 #   NOSRCU_TCG             non-empty: never try KVM
 #   NOSRCU_BOOT_TIMEOUT    seconds a guest may run (1800)
-#   NOSRCU_GUEST_TIMEOUT   seconds a test guest of ci/test may run (2400)
+#   NOSRCU_GUEST_TIMEOUT   seconds a test guest of ci/test may run (1500)
 #   NOSRCU_STAGE_TIMEOUT   seconds a stage of ci/test may run (3600)
 #   NOSRCU_FULL            non-empty: ci/test --full
 #   NOSRCU_KERNEL_TARBALL  the pinned tarball, checked by sha256
@@ -300,17 +300,16 @@ stage() {
 	fi
 	{
 		echo "$ok $bad $skips"
-		printf '%-16s %6ss %4s passed %4s failed%s%s%s\n' "$name" \
+		printf '%-16s %6ss %4s passed %4s failed%s%s\n' "$name" \
 			$(($(date +%s) - start)) "$ok" "$bad" \
-			"$([ "$skips" -eq 0 ] || echo " $skips skipped")" "${why:+  ($why)}" \
-			"${STAGE_BESIDE:+  [beside $STAGE_BESIDE]}"
+			"$([ "$skips" -eq 0 ] || echo " $skips skipped")" "${why:+  ($why)}"
 	} >"$LOGS/$name/result" 2>/dev/null || true
-	[ -n "${STAGE_DEFER:-}" ] || stage_account "$name"
+	stage_account "$name"
 	return 0
 }
 
-# stage_account NAME: add the result a stage left to the totals and table
-# (a stage that left none failed to run at all)
+# stage_account NAME: add the result a stage left in its directory to the
+# totals and the table (a stage that left none failed to run at all)
 stage_account() {
 	local f=$LOGS/$1/result ok bad skips
 	if [ -s "$f" ]; then
@@ -322,37 +321,6 @@ stage_account() {
 	fi
 	stage_passed=$((stage_passed + ok)) stage_failed=$((stage_failed + bad))
 	stage_skipped=$((stage_skipped + skips))
-}
-
-# stage_group_bg NAME... -- STAGE_SPEC...: run a group of stages, one after
-# the other, in the background beside the rest of ci/test (each a
-# "run_stage NAME" of ci/stages/); stage_wait accounts them.  Guests under
-# TCG leave a core idle much of the time (most tests drive one vCPU), so
-# two guest groups side by side finish sooner than one after the other.
-bg_pids=() bg_names=()
-stage_group_bg() {
-	local beside=$1
-	shift
-	(
-		export STAGE_DEFER=1 STAGE_BESIDE=$beside
-		for s in "$@"; do
-			run_stage "$s"
-		done
-	) &
-	bg_pids+=($!)
-	bg_names+=("$@")
-}
-
-# stage_wait: wait for the background groups, then account their stages
-stage_wait() {
-	local p s
-	for p in "${bg_pids[@]}"; do
-		wait "$p" || true
-	done
-	for s in "${bg_names[@]}"; do
-		stage_account "$s"
-	done
-	bg_pids=() bg_names=()
 }
 
 # kill_stage_leftovers ID: SIGKILL every process whose environment has
