@@ -279,6 +279,8 @@ stage() {
 	fi
 	if [ -n "$why" ]; then
 		:
+	elif [ ! -f "$log" ]; then
+		why="removed its own log (results unknown)"
 	elif [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ] && [ "$(($(date +%s) - start))" -ge "${NOSRCU_STAGE_TIMEOUT:-3600}" ]; then
 		why="timed out after ${NOSRCU_STAGE_TIMEOUT:-3600}s"
 	elif [ "$rc" -gt 128 ] && [ "$rc" -le 192 ]; then
