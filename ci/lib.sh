@@ -160,6 +160,7 @@ tree_applied() {
 
 # kernel_stamp NAME: the stamp kernel NAME must carry to be current:
 # series (the whole series), srcu-debug (the entry marked ci:srcu-debug),
+# race-base (the entry marked ci:race-test: the base with the race test),
 # neg-X (the series + ci/data/negative/X.patch)
 kernel_stamp() {
 	local n
@@ -167,6 +168,10 @@ kernel_stamp() {
 	series) inputs_hash 100000 ;;
 	srcu-debug)
 		n=$(series_marked ci:srcu-debug)
+		[ -n "$n" ] || return 1
+		inputs_hash "$n" ;;
+	race-base)
+		n=$(series_marked ci:race-test)
 		[ -n "$n" ] || return 1
 		inputs_hash "$n" ;;
 	neg-*)
