@@ -91,7 +91,7 @@ bare_base() {
 
 # kmake ARGS...: make in $TREE, output in $KB (set KB= for another one)
 kmake() {
-	make -s -C "$TREE" O="$KB" CC="ccache gcc" -j"$(nproc)" "$@"
+	make -s -C "$TREE" O="$KB" CC="ccache ${CROSS_COMPILE:-}gcc" -j"$(nproc)" "$@"
 }
 
 # default_frags: the guest config's fragments (ci/tools/config), one per
