@@ -194,9 +194,14 @@ kernel_fresh() {
 }
 
 # progs_fresh: true if the guest programs were built for the current series
+# the hash of what the guest programs are built from (ci/tools/build-progs)
+progs_inputs_hash() {
+	inputs_hash 100000 "$TOOLS/build-progs" "$ROOT/ci/guest/ldt_with_vm.c"
+}
+
 progs_fresh() {
 	local want have
-	want=$(inputs_hash 100000 "$TOOLS/build-progs" "$ROOT/ci/guest/ldt_with_vm.c")
+	want=$(progs_inputs_hash)
 	have=$(cat "$ART/guest-progs.stamp" 2>/dev/null || true)
 	[ "$have" = "$want" ] && return 0
 	say "guest programs are ${have:+stale (built from $have, now $want)}${have:-not built}"
