@@ -193,12 +193,13 @@ kernel_fresh() {
 	return 1
 }
 
-# progs_fresh: true if the guest programs were built for the current series
-# the hash of what the guest programs are built from (ci/tools/build-progs)
+# progs_inputs_hash: the hash of what the guest programs are built from
+# (ci/tools/build-progs)
 progs_inputs_hash() {
 	inputs_hash 100000 "$TOOLS/build-progs" "$ROOT/ci/guest/ldt_with_vm.c"
 }
 
+# progs_fresh: true if the guest programs were built for the current series
 progs_fresh() {
 	local want have
 	want=$(progs_inputs_hash)
